@@ -1,0 +1,2 @@
+export { GitViewCache, readGitView, type GitViewOptions } from './view';
+export { gitDirs, headCommit, isDirty, showCommit } from './repo';
