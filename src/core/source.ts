@@ -30,6 +30,11 @@ export interface TrackingStore {
   scan(options?: ScanOptions): Promise<ScanResult>;
   /** The full history of one metric of one run, ordered by step then timestamp. Lazy: never part of a scan. */
   loadSeries(runId: string, key: string): Promise<{ points: MetricPoint[]; diagnostics: Diagnostic[] }>;
+  /**
+   * The folder whose files concern this store, when it is not `location` itself: a DVC project's
+   * `params.yaml` and metrics files lie beside its `.dvc/` folder, not below it.
+   */
+  readonly watchRoot?: string;
   /** Reads git history (refs, tags, objects): scanned again whenever HEAD or refs move. */
   readonly gitBacked?: boolean;
   /** Cost of the most recent scan. */
