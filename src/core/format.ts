@@ -1,4 +1,5 @@
 // Number and time formatting shared by the trees and the CLI.
+import type { SourceKind } from './model';
 
 /** Five significant digits; exponent form for very large or very small magnitudes. */
 export function formatNumber(value: number): string {
@@ -18,6 +19,30 @@ export function formatDuration(ms: number): string {
   return h < 48 ? `${h}h ${String(m % 60).padStart(2, '0')}m` : `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
+/** "1.4 MB" */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
 export function shortCommit(commit: string | undefined): string | undefined {
   return commit?.slice(0, 7);
 }
+
+/** How each format is named to users. */
+export const SOURCE_LABELS: Record<SourceKind, string> = {
+  'mlflow-file': 'MLflow file store',
+  'mlflow-sqlite': 'MLflow database',
+  dvc: 'DVC',
+  gto: 'GTO',
+  tensorboard: 'TensorBoard',
+  'hf-trainer': 'Hugging Face Trainer',
+  lightning: 'Lightning CSVLogger',
+  wandb: 'W&B offline',
+};
