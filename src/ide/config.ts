@@ -1,0 +1,20 @@
+// Settings, read per workspace folder (resource scope).
+import * as vscode from 'vscode';
+import type { FolderSettings } from '../service/folder';
+
+export function folderSettings(folder: vscode.Uri): FolderSettings {
+  const config = vscode.workspace.getConfiguration('runlens', folder);
+  return {
+    baseBranch: config.get<string>('baseBranch') || undefined,
+    trackingUri: config.get<string>('mlflow.trackingUri') || undefined,
+    maxDepth: config.get<number>('discovery.maxDepth', 4),
+    includeDeleted: config.get<boolean>('showDeleted', false),
+  };
+}
+
+export function primaryMetric(): string | undefined {
+  return vscode.workspace.getConfiguration('runlens').get<string>('primaryMetric') || undefined;
+}
+
+/** Settings whose change means the stores must be found and read again. */
+export const RESCAN_SETTINGS = ['runlens.baseBranch', 'runlens.mlflow.trackingUri', 'runlens.discovery.maxDepth', 'runlens.showDeleted'];
