@@ -8,7 +8,10 @@ import { after, test } from 'node:test';
 import { MetricPoint, ScanResult, summarize, type MetricSummary, type Run } from '../../src/core/model';
 import type { TrackingStore } from '../../src/core/source';
 import { mlflowFileProvider } from '../../src/sources/mlflow-file';
+import { parse as parseYaml } from 'yaml';
+import { readFlatYaml } from '../../src/sources/mlflow-file/flat-yaml';
 import { mutations, rng } from './helpers/fuzz';
+import { scanAsNobody } from './helpers/scan-as-nobody';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const store = (name: string) => join(FIXTURES, `mlflow-file-${name}`, 'mlruns');
@@ -361,11 +364,11 @@ test('a file that vanished between listing and reading is a diagnostic', async (
   assert.equal(Object.keys(result.runs[0]!.metrics).length, 3);
 });
 
-test('an unreadable file is a diagnostic', { skip: process.getuid?.() === 0 && 'running as root: permissions do not stop reads' }, async () => {
+test('an unreadable file is a diagnostic (scanned as an unprivileged user)', () => {
   const location = copyOf(MLFIX);
   const param = join(location, ...MLFIX_RUN_DIR, 'params', 'alpha');
   chmodSync(param, 0);
-  const { result } = await scanned(location);
+  const result = scanAsNobody('mlflow-file', location);
   assert.deepEqual(result.diagnostics.map((d) => [d.file, d.message]), [[param, 'permission denied']]);
   assert.equal(result.runs[0]!.params.l1_ratio, '0.5');
 });
@@ -446,6 +449,26 @@ test('the fast metric parser gives exactly what Number() gives, across chunks an
   assert.equal(reference.malformed, 0);
   assert.deepEqual(normalized(result.runs[0]!.metrics.generated), normalized(summarize('generated', reference.points)));
   assert.deepEqual((await opened.loadSeries(MLFIX_RUN, 'generated')).points, sortedPoints(reference.points));
+});
+
+test('the fast path for flat meta.yaml files agrees with the yaml package', () => {
+  const metas = [COUNTRY, PACKT, MLFIX, LIGHTNING].flatMap((location) =>
+    readdirSync(location, { recursive: true, withFileTypes: true }).filter((e) => e.name === 'meta.yaml').map((e) => readFileSync(join(e.parentPath, e.name))),
+  );
+  assert.equal(metas.length, 155);
+  const flat = metas.filter((text) => readFlatYaml(text.toString('utf8')) !== undefined);
+  assert.equal(flat.length, 153, 'all but the two registered models, whose aliases: map is nested');
+  let answered = 0;
+  for (const [i, seed] of metas.slice(0, 20).entries()) {
+    for (const variant of [seed, ...mutations(seed, 300, 100 + i)]) {
+      const text = variant.toString('utf8');
+      const fast = readFlatYaml(text);
+      if (fast === undefined) continue;
+      answered++;
+      assert.deepEqual(fast, parseYaml(text), text);
+    }
+  }
+  assert.ok(answered > 1000, `the fast path answered ${answered} of 6020 variants`);
 });
 
 test('fuzz: thousands of mutated meta.yaml, metric and registry files never break a scan', async () => {

@@ -56,7 +56,7 @@ const stampOf = (stats: Stats): Stamp => ({ size: stats.size, mtimeMs: stats.mti
 /** Does the I/O of one scan (or one series load) and counts what it read. */
 export class FileReader {
   readonly stats: ScanStats = { filesRead: 0, bytesRead: 0 };
-  private buffer = Buffer.allocUnsafe(CHUNK);
+  private readonly buffer = Buffer.allocUnsafe(CHUNK);
 
   stat(path: string): IoResult<Stats> {
     try {

@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import type { RunStatus } from '../../core/model';
 import { isMapping } from '../shared/values';
 import type { Problem } from './files';
+import { readFlatYaml } from './flat-yaml';
 
 /** What parsing one file yields: its value, or a problem, or both (a value with a warning). */
 export interface Parsed<T> {
@@ -105,17 +106,26 @@ class Fields {
   }
 }
 
-/** Parses a YAML mapping and hands it to `read`; turns every failure into a problem. */
-function parseMeta<T>(text: string, read: (fields: Fields) => T | undefined): Parsed<T> {
-  let data: unknown;
+const corrupt = (message: string): { problem: Problem } => ({ problem: { message: `corrupt YAML: ${message.split('\n')[0]}`, severity: 'error' } });
+
+/** The YAML document in `text`: MLflow's flat files directly, anything else through the `yaml` package. */
+function readYaml(text: string): { data: unknown } | { problem: Problem } {
+  const flat = readFlatYaml(text);
+  if (flat) return { data: flat };
   try {
     const doc = parseDocument(text, { prettyErrors: false, logLevel: 'silent' });
     const error = doc.errors[0];
-    if (error) return { problem: { message: `corrupt YAML: ${error.message.split('\n')[0]}`, severity: 'error' } };
-    data = doc.toJS({ maxAliasCount: 50 });
+    return error ? corrupt(error.message) : { data: doc.toJS({ maxAliasCount: 50 }) };
   } catch (error) {
-    return { problem: { message: `corrupt YAML: ${(error as Error).message.split('\n')[0]}`, severity: 'error' } };
+    return corrupt((error as Error).message);
   }
+}
+
+/** Parses a YAML mapping and hands it to `read`; turns every failure into a problem. */
+function parseMeta<T>(text: string, read: (fields: Fields) => T | undefined): Parsed<T> {
+  const yaml = readYaml(text);
+  if ('problem' in yaml) return yaml;
+  const data = yaml.data;
   if (!isMapping(data)) return { problem: { message: 'expected a YAML mapping of fields', severity: 'error' } };
   const fields = new Fields(data);
   const value = read(fields);

@@ -27,10 +27,9 @@ const isBlank = (c: number): boolean => c === SPACE || (c >= 9 && c <= 13);
 export class MetricLine {
   timestamp = 0;
   step = 0;
-  /** the value; within `error` of it when `exact` is false */
+  /** the value, or an approximation of it */
   value = 0;
-  exact = true;
-  /** bound of |value - exact value| */
+  /** bound of |value - exact value|: 0 when `value` is exact */
   error = 0;
   /** where the value's text is in the buffer */
   valueStart = 0;
@@ -46,6 +45,7 @@ export class MetricLine {
    * scanned; anything else (blanks, `\r\n`, garbage) goes through `parse` once its end is found.
    */
   next(buf: Buffer, start: number, end: number): number {
+    if (start >= end) return -1;
     let i = this.parseInteger(buf, start, end);
     if (i !== -1 && i < end && buf[i] === SPACE) {
       this.timestamp = this.integer;
@@ -75,7 +75,7 @@ export class MetricLine {
     while (end > start && isBlank(buf[end - 1]!)) end--;
     while (start < end && isBlank(buf[start]!)) start++;
     let i = this.parseInteger(buf, start, end);
-    if (i === -1 || buf[i] !== SPACE) return false;
+    if (i === -1 || i === end || buf[i] !== SPACE) return false;
     this.timestamp = this.integer;
     i = this.parseValue(buf, i + 1, end);
     if (i === -1) return false;
@@ -90,14 +90,14 @@ export class MetricLine {
 
   /** Replaces an approximate value by the exact one; `buf` must be the buffer the line was parsed from. */
   makeExact(buf: Buffer): void {
-    if (this.exact) return;
+    if (this.error === 0) return;
     this.value = decimalAt(buf, this.valueStart, this.valueEnd);
-    this.exact = true;
     this.error = 0;
   }
 
   /** `[+-]digits` from `start` into `this.integer`; returns where the digits end, -1 when there are none. */
   private parseInteger(buf: Buffer, start: number, end: number): number {
+    if (start >= end) return -1;
     const negative = buf[start] === MINUS;
     const digitsStart = negative || buf[start] === PLUS ? start + 1 : start;
     let n = 0;
@@ -121,6 +121,7 @@ export class MetricLine {
    * (the classic fast path); with more digits or larger exponents the result is an approximation.
    */
   private parseValue(buf: Buffer, start: number, end: number): number {
+    if (start >= end) return -1;
     const negative = buf[start] === MINUS;
     const digitsStart = negative || buf[start] === PLUS ? start + 1 : start;
     let i = digitsStart;
@@ -174,7 +175,6 @@ export class MetricLine {
       exact = true;
     }
     this.value = negative ? -value : value;
-    this.exact = exact;
     this.error = exact ? 0 : Math.abs(value) * APPROXIMATION_ERROR;
     return tokenEnd;
   }
@@ -184,7 +184,6 @@ export class MetricLine {
     const special = SPECIAL_VALUES.get(text.replace(/^[+-]/, ''));
     if (special === undefined) return false;
     this.value = text.startsWith('-') ? -special : special;
-    this.exact = true;
     this.error = 0;
     return true;
   }
@@ -196,8 +195,9 @@ export const decimalAt = (buf: Buffer, start: number, end: number): number => Nu
 /** `e[+-]digits` at `buf[start, end)` as a power of ten (clamped far beyond the double range); NaN if malformed. */
 function parseExponent(buf: Buffer, start: number, end: number): number {
   if (buf[start] !== 101 && buf[start] !== 69) return NaN; // e, E
-  const negative = buf[start + 1] === MINUS;
-  const digitsStart = negative || buf[start + 1] === PLUS ? start + 2 : start + 1;
+  const sign = start + 1 < end ? buf[start + 1] : undefined;
+  const negative = sign === MINUS;
+  const digitsStart = negative || sign === PLUS ? start + 2 : start + 1;
   if (digitsStart >= end) return NaN;
   let e = 0;
   for (let i = digitsStart; i < end; i++) {
