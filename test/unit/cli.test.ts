@@ -5,7 +5,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { z } from 'zod';
 import { ScanReport } from '../../src/core/catalog';
+import { ModelVersion } from '../../src/core/model';
 import { CheckReport } from '../../src/core/check';
 import { Comparison } from '../../src/core/compare';
 import { BranchDiff } from '../../src/core/diff';
@@ -82,6 +84,10 @@ test('scan on the demo repo: runs placed by branch across the file and SQLite st
     report.models.filter((m) => m.model === demo.model.name).map((m) => [m.version, m.stages, m.aliases]).sort(),
     [['1', ['Production'], []], ['2', [], ['champion']]],
   );
+  const models = z.array(ModelVersion).parse(JSON.parse((await cli('models', demo.dir, '--json')).out));
+  assert.deepEqual(models, report.models, 'models lists what scan lists');
+  const datasets = await cli('datasets', demo.dir, '--markdown');
+  assert.equal(datasets.out.split('\n').filter((l) => l.startsWith('| ')).length, 1 + report.datasets.length, 'a header and a row per dataset');
   const table = await cli('scan', demo.dir);
   assert.match(table.out, /This branch \(\d+\)[\s\S]*wider-512/);
   assert.match(table.out, /From main/);
