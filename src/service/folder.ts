@@ -1,7 +1,8 @@
 // One workspace folder's tracking data, editor-free: discovers stores, scans them incrementally, reads
 // the git view, and builds the catalog. The extension drives it from watchers; the CLI calls it once.
 import { sep } from 'node:path';
-import { buildCatalog, rescope, type Catalog } from '../core/catalog';
+import { buildCatalog, rescope, runKey, type Catalog } from '../core/catalog';
+import { linkRuns, type LaunchRecord } from '../core/launch';
 import type { Logger } from '../core/log';
 import { emptyScan, type Diagnostic, type MetricPoint, type ScanResult } from '../core/model';
 import type { GitView } from '../core/scope';
@@ -52,6 +53,8 @@ export class FolderService {
   private gitView: GitView | undefined;
   private readonly git: GitViewCache;
   private current: Catalog | undefined;
+  private launches: readonly LaunchRecord[] = [];
+  private relink = false;
 
   constructor(
     readonly folder: string,
@@ -67,6 +70,12 @@ export class FolderService {
 
   get storeLocations(): string[] {
     return [...this.stores.keys()];
+  }
+
+  /** The editor's launch records: runs they made get the launch's commit when the tracker recorded none (next refresh). */
+  setLaunchRecords(records: readonly LaunchRecord[]): void {
+    this.launches = records;
+    this.relink = true;
   }
 
   updateSettings(settings: FolderSettings): void {
@@ -99,11 +108,12 @@ export class FolderService {
         return true;
       }),
     );
-    const storesChanged = request.rediscover || fresh.size > 0 || scanned.some(Boolean);
+    const storesChanged = request.rediscover || fresh.size > 0 || scanned.some(Boolean) || this.relink;
+    this.relink = false;
     this.current =
       this.current && !storesChanged
         ? rescope(this.current, git)
-        : buildCatalog([...this.scans.values(), { ...emptyScan(), diagnostics: this.discoveryDiagnostics }], git);
+        : buildCatalog([...this.linkedScans(), { ...emptyScan(), diagnostics: this.discoveryDiagnostics }], git);
     this.log.debug(`${this.folder}: refreshed in ${Date.now() - started} ms (${this.current.runs.length} runs, ${this.stores.size} stores)`);
     return this.current;
   }
@@ -126,6 +136,11 @@ export class FolderService {
     for (const store of this.stores.values()) store.dispose();
     this.stores.clear();
     this.scans.clear();
+  }
+
+  private linkedScans(): ScanResult[] {
+    const now = Date.now();
+    return [...this.scans.values()].map((scan) => ({ ...scan, runs: linkRuns(scan.runs, this.launches, runKey, now) }));
   }
 
   /** Opens stores that appeared and closes those that are gone; returns the locations opened. */
