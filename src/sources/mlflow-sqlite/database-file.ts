@@ -3,8 +3,9 @@
 import { accessSync, closeSync, constants, copyFileSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Database } from 'node-sqlite3-wasm';
-import { loadSqlite, openReadOnly } from './sqlite';
+import { errorMessage, loadSqlite, openReadOnly } from './sqlite';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -54,10 +55,20 @@ export function hasHotJournal(file: string): boolean {
   }
 }
 
+/** How long to wait before the one retry of a database another reader has locked. */
+const LOCK_RETRY_MS = 200;
+
+export interface Read<T> {
+  value: T;
+  /** another reader's lock outlived the retry, so the value comes from a temporary copy */
+  lockedOut: boolean;
+}
+
 /**
  * A database file opened for reading. node-sqlite3-wasm locks a database by creating a `<file>.lock`
- * folder beside it (and removes it on close). Where that folder cannot be created, a read-only folder,
- * SQLite reads a temporary copy instead, made again whenever the file changes.
+ * folder beside it, removed on close. Where that folder cannot be created (a read-only folder), or while
+ * another reader's stays (a long read, or a reader that crashed and never removed it), SQLite reads a
+ * temporary copy, which needs no lock; the copy is made again whenever the file changes.
  */
 export class DatabaseFile {
   private copy: { key: string; dir: string; path: string } | undefined;
@@ -65,14 +76,26 @@ export class DatabaseFile {
   constructor(readonly file: string) {}
 
   /** Runs `use` on a fresh read-only connection and closes it, releasing the lock, before returning. */
-  async read<T>(use: (db: Database) => T): Promise<T> {
+  async read<T>(use: (db: Database) => T): Promise<Read<T>> {
     const sqlite = await loadSqlite();
-    const db = openReadOnly(sqlite, this.pathToOpen());
-    try {
-      return use(db);
-    } finally {
-      db.close();
+    const readAt = (path: string) => {
+      const db = openReadOnly(sqlite, path);
+      try {
+        return use(db);
+      } finally {
+        db.close();
+      }
+    };
+    if (!isWritable(dirname(this.file))) return { value: readAt(this.copyPath()), lockedOut: false };
+    for (const pause of [0, LOCK_RETRY_MS]) {
+      if (pause > 0) await delay(pause);
+      try {
+        return { value: readAt(this.file), lockedOut: false };
+      } catch (error) {
+        if (!/database is locked/i.test(errorMessage(error))) throw error;
+      }
     }
+    return { value: readAt(this.copyPath()), lockedOut: true };
   }
 
   dispose(): void {
@@ -80,18 +103,22 @@ export class DatabaseFile {
     this.copy = undefined;
   }
 
-  private pathToOpen(): string {
-    try {
-      accessSync(dirname(this.file), constants.W_OK);
-      return this.file;
-    } catch {
-      const { key } = fingerprint(this.file);
-      if (this.copy?.key !== key) {
-        this.dispose();
-        this.copy = { key, ...copyToTemp(this.file) };
-      }
-      return this.copy.path;
+  private copyPath(): string {
+    const { key } = fingerprint(this.file);
+    if (this.copy?.key !== key) {
+      this.dispose();
+      this.copy = { key, ...copyToTemp(this.file) };
     }
+    return this.copy.path;
+  }
+}
+
+function isWritable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -12,7 +12,7 @@ const SQLITE_SUFFIXES = ['.db', '.sqlite', '.sqlite3'];
 async function detect(location: string): Promise<boolean> {
   const database = new DatabaseFile(resolve(location));
   try {
-    return hasSqliteHeader(database.file) && (await database.read((db) => Schema.read(db).missingMlflowTables().length === 0));
+    return hasSqliteHeader(database.file) && (await database.read((db) => Schema.read(db).missingMlflowTables().length === 0)).value;
   } catch {
     return false;
   } finally {

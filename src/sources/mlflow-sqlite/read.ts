@@ -3,7 +3,8 @@
 import type { Database } from 'node-sqlite3-wasm';
 import { emptyScan, type Experiment, type Run, type ScanResult } from '../../core/model';
 import { readDatasets, readModelVersions } from './registry';
-import { completeFromTags, readExperiments, readKeyValues, readMetricSummaries, readRuns } from './runs';
+import { readMetricSummaries } from './metrics';
+import { completeFromTags, readExperiments, readKeyValues, readRuns } from './runs';
 import type { Schema } from './schema';
 import { errorMessage } from './sqlite';
 

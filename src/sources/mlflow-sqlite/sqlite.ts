@@ -1,6 +1,6 @@
 // node-sqlite3-wasm access: loading the WASM SQLite, opening a database read-only, streaming rows, and
 // turning loosely typed column values into what the domain types expect.
-import type { BindValues, Database, NormalQueryResult, SQLiteValue } from 'node-sqlite3-wasm';
+import type { BindValues, Database, NormalQueryResult } from 'node-sqlite3-wasm';
 
 type Sqlite = typeof import('node-sqlite3-wasm');
 export type Row = NormalQueryResult;
@@ -40,19 +40,17 @@ export function* rows(db: Database, sql: string, params?: BindValues): Generator
   }
 }
 
-export function text(value: SQLiteValue | undefined): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  return value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : String(value);
+/** A column or JSON value as text; undefined for NULL (and for what no text stands for). */
+export function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : undefined;
 }
 
-export function num(value: SQLiteValue | undefined): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'string' && value.trim() !== '') {
-    const parsed = Number(value);
-    return Number.isNaN(parsed) ? undefined : parsed;
-  }
-  return undefined;
+/** A finite number, or undefined: the model's numbers are finite (zod rejects NaN and ±Infinity). */
+export function num(value: unknown): number | undefined {
+  const parsed = typeof value === 'bigint' || (typeof value === 'string' && value.trim() !== '') ? Number(value) : value;
+  return typeof parsed === 'number' && Number.isFinite(parsed) ? parsed : undefined;
 }
 
 export function errorMessage(error: unknown): string {

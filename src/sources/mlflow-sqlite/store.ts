@@ -1,21 +1,22 @@
 // An opened MLflow SQLite store: cached scans keyed by the file's size and mtime, lazy metric series, and
-// the retry that rides out a writer or another reader holding the file.
+// the retry that rides out a writer in the middle of a transaction.
 import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Database } from 'node-sqlite3-wasm';
 import { emptyScan, type Diagnostic, type MetricPoint, type ScanResult } from '../../core/model';
 import type { ScanOptions, ScanStats, TrackingStore } from '../../core/source';
 import { DatabaseFile, fingerprint, hasHotJournal, hasSqliteHeader, type Fingerprint } from './database-file';
+import { readSeries } from './metrics';
 import { readStore, visible } from './read';
-import { readSeries } from './runs';
 import { Schema } from './schema';
 import { errorMessage } from './sqlite';
 
-/** How long to wait before the one retry of a locked or half-written database. */
+/** How long to wait before the one retry of a half-written database. */
 const RETRY_DELAY_MS = 200;
 
 interface Attempt<T> {
   value?: T;
+  /** why there is no value, or, beside a value, a warning about it */
   diagnostic?: Diagnostic;
   /** the failure may pass by itself: worth the one retry, not worth caching */
   transient: boolean;
@@ -54,7 +55,7 @@ export class MlflowSqliteStore implements TrackingStore {
     } catch (error) {
       this.cache = undefined;
       this.lastScanStats = { filesRead: 0, bytesRead: 0 };
-      return failedScan(problem(this.location, `cannot read the database: ${errorMessage(error)}`));
+      return scanOf(undefined, problem(this.location, `cannot read the database: ${errorMessage(error)}`));
     }
     if (this.cache && !changedPaths && this.cache.key === print.key) return this.cached(this.cache.result);
     this.lastScanStats = { filesRead: print.files, bytesRead: print.bytes };
@@ -62,7 +63,7 @@ export class MlflowSqliteStore implements TrackingStore {
       (db) => this.readAll(db),
       (result) => result.diagnostics.length > 0,
     );
-    const result = value ?? failedScan(diagnostic);
+    const result = scanOf(value, diagnostic);
     this.cache = transient ? undefined : { key: print.key, result };
     return result;
   }
@@ -76,7 +77,7 @@ export class MlflowSqliteStore implements TrackingStore {
     const schema = Schema.read(db);
     const missing = schema.missingMlflowTables();
     if (missing.length === 0) return readStore(db, schema, this.location);
-    return failedScan(problem(this.location, `not an MLflow database (missing tables: ${missing.join(', ')})`));
+    return scanOf(undefined, problem(this.location, `not an MLflow database (missing tables: ${missing.join(', ')})`));
   }
 
   /** The database, its WAL and its rollback journal: the paths whose change means the store changed. */
@@ -93,8 +94,8 @@ export class MlflowSqliteStore implements TrackingStore {
   }
 
   /**
-   * One read. Transient: another reader's lock, a writer's unfinished transaction, or read errors while
-   * the file changed underneath (`failed` tells whether the value carries errors).
+   * One read. Transient: a writer's unfinished transaction, or read errors while the file changed
+   * underneath (`failed` tells whether the value carries errors).
    */
   private async attempt<T>(read: (db: Database) => T, failed: (value: T) => boolean): Promise<Attempt<T>> {
     const file = this.location;
@@ -105,16 +106,13 @@ export class MlflowSqliteStore implements TrackingStore {
         const message = `database is being written: ${file}-journal holds an unfinished transaction (MLflow or sqlite3 rolls it back the next time it opens the database)`;
         return { diagnostic: problem(file, message), transient: true };
       }
-      const value = await this.database.read(read);
+      const { value, lockedOut } = await this.database.read(read);
       const torn = failed(value) && (fingerprint(file).key !== before || hasHotJournal(file));
-      return { value, transient: torn };
+      if (!lockedOut) return { value, transient: torn };
+      const message = `another reader holds ${file}.lock (a folder left by a crashed reader can be removed): read a temporary copy`;
+      return { value, diagnostic: { file, message, severity: 'warning' }, transient: torn };
     } catch (error) {
-      const message = errorMessage(error);
-      if (/database is locked/i.test(message)) {
-        const hint = `another reader holds ${file}.lock (a folder left by a crashed reader can be removed)`;
-        return { diagnostic: problem(file, `database is locked: ${hint}`), transient: true };
-      }
-      return { diagnostic: problem(file, `cannot read the database: ${message}`), transient: false };
+      return { diagnostic: problem(file, `cannot read the database: ${errorMessage(error)}`), transient: false };
     }
   }
 }
@@ -123,6 +121,8 @@ function problem(file: string, message: string): Diagnostic {
   return { file, message, severity: 'error' };
 }
 
-function failedScan(diagnostic: Diagnostic | undefined): ScanResult {
-  return { ...emptyScan(), diagnostics: diagnostic ? [diagnostic] : [] };
+/** What a scan returns: the result read, with the attempt's warning if any, or just the diagnostic. */
+function scanOf(value: ScanResult | undefined, diagnostic: Diagnostic | undefined): ScanResult {
+  const result = value ?? emptyScan();
+  return diagnostic ? { ...result, diagnostics: [diagnostic, ...result.diagnostics] } : result;
 }

@@ -2,17 +2,23 @@
 // `nobody`. Run directly, this file scans one store and prints the ScanResult as JSON.
 import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import type { SourceKind } from '../../../src/core/model';
 import type { ScanResult } from '../../../src/core/model';
 import { providerFor } from '../../../src/sources';
 
 const NOBODY = 65534;
 
-/** Scans `location` as uid `nobody` (when running as root) or as this user, in a fresh process. */
+/**
+ * Scans `location` (a folder under the OS temp folder) as uid `nobody` when running as root, or as this
+ * user, in a fresh process. The folders between the temp folder and `location` are opened to others.
+ */
 export function scanAsNobody(kind: SourceKind, location: string): ScanResult {
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) for (let dir = location; dir !== dirname(dir); dir = dirname(dir)) chmodSync(dir, 0o755);
+  const below = relative(tmpdir(), location);
+  if (below.startsWith('..') || below === '') throw new Error(`${location} is not below ${tmpdir()}`);
+  if (asRoot) for (let dir = location; dir !== tmpdir(); dir = dirname(dir)) chmodSync(dir, 0o755);
   const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, kind, location], {
     encoding: 'utf8',
     cwd: join(__dirname, '..', '..', '..'),
