@@ -259,6 +259,8 @@ export interface RunInVSCodeOptions {
   env?: Record<string, string>;
   /** Default 180 s. */
   timeoutMs?: number;
+  /** Also called with every suite line, for requests of a suite's own (e.g. queries into a webview). */
+  onSuiteLine?(line: string, page: Page): void;
 }
 
 export interface RunInVSCodeResult {
@@ -306,6 +308,7 @@ export async function runInVSCode(options: RunInVSCodeOptions): Promise<RunInVSC
       },
       onSuiteLine: (line, page) => {
         log(line);
+        options.onSuiteLine?.(line, page);
         const request = parseScreenshotRequest(line);
         if (!request) return;
         void takeScreenshot(page, request, options.screenshotDir)

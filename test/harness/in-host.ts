@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
-import { assertPrerequisites, runInVSCode } from './code-server';
+import { assertPrerequisites, runInVSCode, type RunInVSCodeOptions } from './code-server';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const SCREENSHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
@@ -28,18 +28,31 @@ export interface SuiteRun {
   /** screenshots (file names in test/e2e/screenshots) the suite must have taken */
   screenshots?: string[];
   trustWorkspace?: boolean;
+  /** other bundles the suite needs built (paths relative to the repository) */
+  needs?: string[];
+  onSuiteLine?: RunInVSCodeOptions['onSuiteLine'];
+  timeoutMs?: number;
 }
 
 export async function runSuite(t: TestContext, run: SuiteRun): Promise<void> {
   assertPrerequisites();
   const testsPath = join(ROOT, 'dist', 'test', `${run.suite}.js`);
-  for (const built of [join(ROOT, 'dist', 'extension.js'), testsPath]) {
+  for (const built of [join(ROOT, 'dist', 'extension.js'), testsPath, ...(run.needs ?? []).map((p) => join(ROOT, p))]) {
     assert.ok(existsSync(built), `${built} is missing: run npm run build`);
   }
   const work = mkdtempSync(join(tmpdir(), `runlens-${run.suite}-`));
   t.after(() => rmSync(work, { recursive: true, force: true }));
   const { dir, env } = await run.workspace(work);
-  const outcome = await runInVSCode({ workspace: dir, extensionPath: ROOT, testsPath, screenshotDir: SCREENSHOTS, env, trustWorkspace: run.trustWorkspace });
+  const outcome = await runInVSCode({
+    workspace: dir,
+    extensionPath: ROOT,
+    testsPath,
+    screenshotDir: SCREENSHOTS,
+    env,
+    trustWorkspace: run.trustWorkspace,
+    onSuiteLine: run.onSuiteLine,
+    timeoutMs: run.timeoutMs,
+  });
   for (const result of outcome.results) {
     await t.test(result.name, (subtest) => {
       subtest.diagnostic(`${result.durationMs} ms in the extension host`);

@@ -42,7 +42,7 @@ test('the .vsix holds only dist/, media/, README, LICENSE and package.json', { t
   const files = zipEntries(readFileSync(join(ROOT, 'runlens.vsix'))).filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length));
   const allowed = (f: string) => f.startsWith('dist/') || f.startsWith('media/') || ['package.json', 'readme.md', 'LICENSE.txt', 'README.md', 'LICENSE'].includes(f);
   assert.deepEqual(files.filter((f) => !allowed(f)), []);
-  for (const required of ['dist/extension.js', 'dist/cli.js', 'dist/node-sqlite3-wasm.wasm', 'package.json']) assert.ok(files.includes(required), `${required} in ${files}`);
+  for (const required of ['dist/extension.js', 'dist/cli.js', 'dist/node-sqlite3-wasm.wasm', 'dist/webview/compare.js', 'dist/webview/compare.css', 'package.json']) assert.ok(files.includes(required), `${required} in ${files}`);
   assert.ok(!files.some((f) => f.startsWith('dist/test/')), 'test bundle shipped');
 });
 
