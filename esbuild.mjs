@@ -32,6 +32,7 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
+    minify: true,
     external: [],
     entryPoints: entries('webview', 'main.ts'),
     outdir: 'dist/webview',

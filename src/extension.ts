@@ -4,7 +4,9 @@ import type { RunlensApi } from './ide/api';
 import { registerCommands } from './ide/commands';
 import { RESCAN_SETTINGS } from './ide/config';
 import { RunlensModel } from './ide/model';
+import { registerCompare } from './ide/panels/compare';
 import { snapshotTree } from './ide/snapshot';
+import { registerLaunchCommands } from './ide/tasks/commands';
 import { ExperimentsProvider } from './ide/views/experiments';
 import { DatasetsProvider, ModelsProvider } from './ide/views/registry';
 
@@ -39,7 +41,10 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
       }
     }),
     ...registerCommands(model, { experiments: experimentsView, findRun: (key) => experiments.findRun(key) }, log),
+    ...registerLaunchCommands(context, model, log),
   );
+
+  const compare = registerCompare(context, model, experimentsView, log);
 
   const providers = { experiments, models, datasets };
   return {
@@ -48,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): RunlensApi {
       return snapshotTree<unknown>(providers[view] as vscode.TreeDataProvider<unknown>);
     },
     whenIdle: () => model.whenIdle(),
+    compare,
   };
 }
 
