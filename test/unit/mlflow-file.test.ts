@@ -170,7 +170,6 @@ test('MLflow 1.x runs: the legacy empty name, the mlflow.runName tag, project gi
   assert.equal(fineTuning.experiment, 'dl_model_chapter08');
   assert.deepEqual(fineTuning.git, {
     commit: '70ed534e0a914f9ccb2d9cd474dbb6a7f4f72940',
-    branch: undefined,
     repoUrl: 'https://github.com/PacktPublishing/Practical-Deep-Learning-at-Scale-with-MLFlow.git',
   });
   assert.equal(Object.keys(fineTuning.params).length, 24);

@@ -1,6 +1,7 @@
 // Turns the cached tree of a file store into a ScanResult.
 import { join } from 'node:path';
-import type { Dataset, Diagnostic, Experiment, GitLink, MetricSummary, ModelVersion, Run, ScanResult } from '../../core/model';
+import type { Dataset, Diagnostic, Experiment, MetricSummary, ModelVersion, Run, ScanResult } from '../../core/model';
+import { mlflowGitLink } from '../shared/mlflow-tags';
 import { META, type Cached, type FileSet } from './file-set';
 import type { Problem } from './files';
 import type { ExperimentNode, RunNode } from './experiments';
@@ -24,15 +25,6 @@ const valuesOf = (set: FileSet<Cached<string>>): Record<string, string> =>
 
 const trimmed = (value: string | undefined): string | undefined => value?.trim() || undefined;
 
-/** The commit, branch and remote MLflow records in a run's tags (`mlflow run` and the fluent API). */
-function gitLink(tags: Record<string, string>): GitLink {
-  return {
-    commit: trimmed(tags['mlflow.source.git.commit']),
-    branch: trimmed(tags['mlflow.source.git.branch']),
-    repoUrl: trimmed(tags['mlflow.source.git.repoURL'] ?? tags['mlflow.gitRepoURL']),
-  };
-}
-
 function toRun(tree: StoreTree, experiment: Experiment, run: RunNode, meta: RunMeta): Run {
   const tags = valuesOf(run.tags);
   const metrics: Record<string, MetricSummary> = Object.fromEntries(
@@ -50,7 +42,7 @@ function toRun(tree: StoreTree, experiment: Experiment, run: RunNode, meta: RunM
     params: valuesOf(run.params),
     tags,
     metrics,
-    git: gitLink(tags),
+    git: mlflowGitLink(tags),
     source: 'mlflow-file',
     store: tree.location,
     path: run.dir,

@@ -1,7 +1,8 @@
 // Experiments and runs with their params and tags. One query each, streamed once into the Run objects:
 // the cost does not grow with a query per run.
 import type { Database } from 'node-sqlite3-wasm';
-import { RunStatus, type Experiment, type GitLink, type Run } from '../../core/model';
+import { RunStatus, type Experiment, type Run } from '../../core/model';
+import { mlflowGitLink } from '../shared/mlflow-tags';
 import type { Schema } from './schema';
 import { num, rows, text } from './sqlite';
 
@@ -75,16 +76,6 @@ export function readKeyValues(db: Database, table: 'params' | 'tags', runs: Read
 /** Fills what only the tags tell: the git link and, for runs logged before MLflow had a name column, the name. */
 export function completeFromTags(run: Run): void {
   run.name ||= run.tags['mlflow.runName'] || run.id;
-  run.git = gitLink(run.tags);
+  run.git = mlflowGitLink(run.tags);
 }
 
-function gitLink(tags: Readonly<Record<string, string>>): GitLink {
-  const link: GitLink = {};
-  const commit = tags['mlflow.source.git.commit'];
-  const branch = tags['mlflow.source.git.branch'];
-  const repoUrl = tags['mlflow.source.git.repoURL'] ?? tags['mlflow.gitRepoURL'];
-  if (commit) link.commit = commit;
-  if (branch) link.branch = branch;
-  if (repoUrl) link.repoUrl = repoUrl;
-  return link;
-}
