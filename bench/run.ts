@@ -11,6 +11,7 @@ import { generateSqliteStore, SQLITE_STORE_SHAPE, SQLITE_STORE_STAMP } from './g
 import { MB, seconds, warmBestOf, type Timing } from './measure';
 import type { BenchedKind, RescanMeasurement, StoreMeasurement } from './measure-store';
 import { benchRows, bytesText, loadText, mbText, metText, ratioText, secondsText, table, writeResults, type Row } from './report';
+import { benchCli } from './cli';
 import { benchCompare } from './compare';
 import { benchTensorboard } from './tensorboard';
 import type { StoreShape } from './synthetic';
@@ -154,6 +155,8 @@ async function main(): Promise<void> {
       measurements[bench.kind] = result.measurements;
     }
   });
+  log('cli: runlens diff against runlens scan on the file store');
+  rows.push(...benchRows('cli', await benchCli(mlruns, FILE_STORE_STAMP)));
   log('tensorboard: streaming a 50 MB event file');
   rows.push(...benchRows('tensorboard', await benchTensorboard(DATA_DIR)));
   log('compare: 200 runs x 10 metrics x 100,000 steps (a 7 GB store, generated once)');

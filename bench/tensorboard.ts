@@ -104,10 +104,10 @@ export async function benchTensorboard(dataDir: string): Promise<BenchRow[]> {
   });
 
   return [
-    { name: `tensorboard: fs read of a ${(size / MB).toFixed(0)} MB event file`, value: floor, unit: 'MB/s' },
-    { name: 'tensorboard: full scan (CRC-checked, every event decoded)', value: scan, unit: 'MB/s', floor, goal: '>= 50 MB/s' },
-    { name: 'tensorboard: loadSeries of one tag (streams the whole file)', value: series, unit: 'MB/s', floor, goal: '>= 50 MB/s' },
-    { name: 'tensorboard: peak heap during a full scan', value: peakHeap, unit: 'MB', goal: `<= ${(size / MB / 3).toFixed(0)} MB (a third of the file: it streams)` },
-    { name: `tensorboard: re-scan after ${APPENDED_STEPS * TAGS} appended events`, value: rescanBytes, unit: 'B read', goal: 'only the appended bytes' },
+    { name: `fs read of a ${(size / MB).toFixed(0)} MB event file`, value: floor, unit: 'MB/s' },
+    { name: 'full scan (CRC-checked, every event decoded)', value: scan, unit: 'MB/s', floor, goal: '>= 50 MB/s' },
+    { name: 'loadSeries of one tag (streams the whole file)', value: series, unit: 'MB/s', floor, goal: '>= 50 MB/s' },
+    { name: 'peak heap during a full scan', value: peakHeap, unit: 'MB', goal: `<= ${(size / MB / 3).toFixed(0)} MB (a third of the file: it streams)` },
+    { name: `re-scan after ${APPENDED_STEPS * TAGS} appended events`, value: rescanBytes, unit: 'B read', goal: 'only the appended bytes' },
   ];
 }
