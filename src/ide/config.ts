@@ -1,5 +1,6 @@
 // Settings, read per workspace folder (resource scope).
 import * as vscode from 'vscode';
+import type { Direction, DirectionOverrides } from '../core/direction';
 import type { FolderSettings } from '../service/folder';
 
 export function folderSettings(folder: vscode.Uri): FolderSettings {
@@ -14,6 +15,17 @@ export function folderSettings(folder: vscode.Uri): FolderSettings {
 
 export function primaryMetric(): string | undefined {
   return vscode.workspace.getConfiguration('runlens').get<string>('primaryMetric') || undefined;
+}
+
+export const METRIC_DIRECTIONS_SETTING = 'runlens.metricDirections';
+
+const isDirection = (value: unknown): value is Direction => value === 'min' || value === 'max';
+
+/** `runlens.metricDirections`: metric key or glob → direction; entries with any other value are ignored. */
+export function metricDirections(): DirectionOverrides {
+  const raw = vscode.workspace.getConfiguration('runlens').get<unknown>('metricDirections');
+  if (typeof raw !== 'object' || raw === null) return {};
+  return Object.fromEntries(Object.entries(raw).filter((entry): entry is [string, Direction] => isDirection(entry[1])));
 }
 
 /** Settings whose change means the stores must be found and read again. */

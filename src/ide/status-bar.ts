@@ -3,11 +3,10 @@
 import * as vscode from 'vscode';
 import type { Catalog } from '../core/catalog';
 import { formatNumber } from '../core/format';
-import { primaryMetric } from './config';
+import { metricDirections, primaryMetric } from './config';
 import { Disposable } from './lifecycle';
 import type { RunlensModel } from './model';
 import { branchVersusBase, type BranchVersusBase } from './panels/branch-base';
-import { metricDirections } from './panels/settings';
 import type { FolderWorkspace } from './workspace';
 
 /**

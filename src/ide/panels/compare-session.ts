@@ -8,10 +8,9 @@ import type { Logger } from '../../core/log';
 import type { MetricPoint } from '../../core/model';
 import { downsample, pointsAfter, seriesTarget } from '../../core/series';
 import { toSeriesData, type PanelRun, type SeriesData, type SeriesEntry } from '../../protocol/compare';
-import { primaryMetric } from '../config';
+import { metricDirections, primaryMetric } from '../config';
 import type { RunlensModel } from '../model';
 import type { FolderWorkspace } from '../workspace';
-import { metricDirections } from './settings';
 
 /** Series read at once while loading a metric for many runs. */
 const READ_CONCURRENCY = 4;

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { CompareApi } from '../api';
 import type { Logger } from '../../core/log';
 import { PanelState } from '../../protocol/compare';
-import { primaryMetric } from '../config';
+import { METRIC_DIRECTIONS_SETTING, metricDirections, primaryMetric } from '../config';
 import { Disposable } from '../lifecycle';
 import type { RunlensModel } from '../model';
 import { BranchStatusBar, currentFolder } from '../status-bar';
@@ -17,7 +17,6 @@ import { branchVersusBase } from './branch-base';
 import { ComparePanel, COMPARE_VIEW_TYPE } from './compare-panel';
 import { CompareSession } from './compare-session';
 import { pickRuns } from './pick-runs';
-import { METRIC_DIRECTIONS_SETTING, metricDirections } from './settings';
 import { webviewOptions } from './webview-html';
 
 export function registerCompare(
